@@ -1,0 +1,3 @@
+from ladder_assessment.main import cli
+
+cli()

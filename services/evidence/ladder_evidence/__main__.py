@@ -1,0 +1,3 @@
+from ladder_evidence.main import cli
+
+cli()

@@ -1,0 +1,3 @@
+from ladder_progression.main import cli
+
+cli()

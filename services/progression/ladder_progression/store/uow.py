@@ -1,0 +1,13 @@
+from sqlalchemy.ext.asyncio import AsyncSession
+
+from ladder_runtime.role_replica import RoleReplica
+from ladder_runtime.uow import SqlUnitOfWork
+
+from ladder_progression.store.tables import role_replica
+
+
+class ProgressionUnitOfWork(SqlUnitOfWork):
+    roles: RoleReplica
+
+    def _open(self, session: AsyncSession) -> None:
+        self.roles = RoleReplica(session, role_replica)

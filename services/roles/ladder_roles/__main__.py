@@ -1,0 +1,3 @@
+from ladder_roles.main import cli
+
+cli()

@@ -1,0 +1,5 @@
+from ladder_runtime.migrations import run_env
+
+from ladder_roles.store.tables import metadata
+
+run_env(metadata)

@@ -1,0 +1,40 @@
+"""Role catalog: heads and versions.
+
+Revision ID: roles_0001
+Revises:
+Create Date: 2026-11-22
+"""
+
+import sqlalchemy as sa
+from alembic import op
+
+revision = "roles_0001"
+down_revision = None
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table(
+        "role_heads",
+        sa.Column("role_id", sa.String(128), primary_key=True),
+        sa.Column("title", sa.String(300), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("updated_at", sa.DateTime(timezone=True), nullable=False),
+    )
+    op.create_table(
+        "role_versions",
+        sa.Column("role_id", sa.String(128), sa.ForeignKey("role_heads.role_id"), nullable=False),
+        sa.Column("version", sa.Integer(), nullable=False),
+        sa.Column("fingerprint", sa.String(64), nullable=False),
+        sa.Column("origin", sa.String(16), nullable=False),
+        sa.Column("role", sa.JSON(), nullable=False),
+        sa.Column("created_at", sa.DateTime(timezone=True), nullable=False),
+        sa.PrimaryKeyConstraint("role_id", "version", name="pk_role_versions"),
+    )
+
+
+def downgrade() -> None:
+    op.drop_table("role_versions")
+    op.drop_table("role_heads")
