@@ -123,6 +123,10 @@ def run(data_dir: Path, seeds: Path | None, kafka_port: int = 9092) -> int:
         _wait_for_interrupt(processes)
         return 0
     finally:
+        # A second SIGINT (uv run forwards the terminal's, so one Ctrl-C can arrive twice) must not
+        # cut the shutdown short and leave a broker or a service behind.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         for _, process in processes:
             if process.poll() is None:
                 process.send_signal(signal.SIGINT)
@@ -136,12 +140,23 @@ def run(data_dir: Path, seeds: Path | None, kafka_port: int = 9092) -> int:
         print("stopped")
 
 
+class _StopRequested(Exception):
+    pass
+
+
+def _request_stop(signum: int, _frame: object) -> None:
+    raise _StopRequested(signal.Signals(signum).name)
+
+
 def _wait_for_interrupt(processes: list[tuple[ServiceProcess, subprocess.Popen[bytes]]]) -> None:
+    # Ctrl-C from a terminal, or SIGTERM from a process manager: both stop the stack cleanly.
+    signal.signal(signal.SIGINT, _request_stop)
+    signal.signal(signal.SIGTERM, _request_stop)
     try:
         while True:
             for service, process in processes:
                 if process.poll() is not None:
                     raise RuntimeError(f"{service.name} exited unexpectedly with {process.returncode}")
             time.sleep(0.5)
-    except KeyboardInterrupt:
+    except (_StopRequested, KeyboardInterrupt):
         print("\nstopping…")

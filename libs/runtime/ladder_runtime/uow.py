@@ -18,6 +18,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
 from ladder_contracts import CloudEvent, EventData
+from ladder_contracts.envelope import CONTENT_TYPE
 from ladder_runtime.store.tables import inbox, outbox
 from ladder_runtime.telemetry import current_trace_context
 
@@ -125,7 +126,7 @@ class SqlUnitOfWork:
 
 
 def _trace_headers(event: CloudEvent[Any]) -> dict[str, str]:
-    headers = {"content-type": "application/cloudevents+json; charset=utf-8"}
+    headers = {"content-type": CONTENT_TYPE}
     if event.traceparent:
         headers["traceparent"] = event.traceparent
     if event.tracestate:
