@@ -49,7 +49,8 @@ class ServiceSpec:
     routers: Sequence[APIRouter] = ()
     title: str = ""
     description: str = ""
-    extra_state: dict[str, Any] = field(default_factory=dict)
+    state: dict[str, Any] = field(default_factory=dict)
+    """Service-specific long-lived objects (caches, clients), reachable as ``runtime.state``."""
     registry: ContractRegistry = REGISTRY
     error_statuses: dict[type[Exception], int] = field(default_factory=dict)
     """Domain errors and the HTTP status each becomes; the message is the error's own text."""
@@ -59,6 +60,7 @@ class ServiceRuntime:
     def __init__(self, spec: ServiceSpec, settings: ServiceSettings) -> None:
         self.spec = spec
         self.settings = settings
+        self.state = dict(spec.state)
         self.database_url = settings.resolved_database_url()
         self.tracer_provider = setup_tracing(
             spec.name,
@@ -123,14 +125,22 @@ class ServiceRuntime:
         """Start without waiting for Kafka: HTTP and the outbox work while the broker is away."""
         self._tasks.append(asyncio.create_task(self._connect_broker(), name=f"{self.spec.name}-broker"))
 
+    async def connect_publisher(self) -> None:
+        """Producer only, for commands that publish what they recorded and exit."""
+        await self._ensure_topics()
+        await self.broker.connect()
+
+    async def _ensure_topics(self) -> None:
+        if self.settings.kafka_create_topics:
+            await ensure_topics(
+                self.settings.kafka_bootstrap_servers, self.topics(), partitions=self.settings.kafka_topic_partitions
+            )
+
     async def _connect_broker(self) -> None:
         delay = 0.5
         while True:
             try:
-                if self.settings.kafka_create_topics:
-                    await ensure_topics(
-                        self.settings.kafka_bootstrap_servers, self.topics(), partitions=self.settings.kafka_topic_partitions
-                    )
+                await self._ensure_topics()
                 await self.broker.start()
                 break
             except asyncio.CancelledError:
@@ -200,8 +210,6 @@ class ServiceRuntime:
         )
         app.state.runtime = self
         app.state.token_issuer = self.token_issuer
-        for key, value in self.spec.extra_state.items():
-            setattr(app.state, key, value)
 
         @app.get("/healthz", tags=["health"], summary="Liveness: the process and its event loop answer")
         async def healthz() -> dict[str, str]:

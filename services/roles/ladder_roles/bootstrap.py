@@ -10,6 +10,8 @@ from ladder_runtime.settings import ServiceSettings
 
 from ladder_roles.api.http import router
 from ladder_roles.domain.errors import ConcurrentRoleUpdate, RoleNotFound, StaleRoleVersion
+from ladder_roles.domain.importers import BlueprintRejected
+from ladder_roles.store.career import CareerGraphCache
 from ladder_roles.store.uow import RolesUnitOfWork
 
 NAME = "roles"
@@ -24,6 +26,12 @@ def bootstrap(settings: ServiceSettings | None = None) -> ServiceRuntime:
         migrations=Path(__file__).parent / "migrations",
         publishes=[RoleUpdatedV1],
         routers=[router],
-        error_statuses={StaleRoleVersion: 409, ConcurrentRoleUpdate: 409, RoleNotFound: 404},
+        error_statuses={
+            StaleRoleVersion: 409,
+            ConcurrentRoleUpdate: 409,
+            RoleNotFound: 404,
+            BlueprintRejected: 422,
+        },
+        state={"career_graph": CareerGraphCache()},
     )
     return ServiceRuntime(spec, settings or ServiceSettings(service_name=NAME))

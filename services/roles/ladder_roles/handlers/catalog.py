@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from ladder_contracts.events.roles import RoleChangeOrigin
 from ladder_contracts.role import Role
 
+from ladder_roles.domain.importers import ImportReport, import_blueprint
 from ladder_roles.domain.model import RoleLineage
 from ladder_roles.store.uow import RolesUnitOfWork
 
@@ -21,10 +22,17 @@ class RecordRoleVersion:
 
 
 @dataclass(frozen=True)
+class ImportBlueprint:
+    file_name: str
+    content: bytes
+
+
+@dataclass(frozen=True)
 class RoleVersionRecorded:
     role_id: str
     version: int
     changed: bool
+    report: ImportReport | None = None
 
 
 async def record_role_version(command: RecordRoleVersion, uow: RolesUnitOfWork) -> RoleVersionRecorded:
@@ -37,3 +45,10 @@ async def record_role_version(command: RecordRoleVersion, uow: RolesUnitOfWork) 
     await uow.roles.save(lineage, origin=command.origin.value, at=now)
     await uow.commit()
     return RoleVersionRecorded(lineage.role_id, lineage.version, changed)
+
+
+async def import_blueprint_document(command: ImportBlueprint, uow: RolesUnitOfWork) -> RoleVersionRecorded:
+    """Parse a blueprint (rejected whole if unreadable) and record it as the role's next version."""
+    result = import_blueprint(command.file_name, command.content)
+    recorded = await record_role_version(RecordRoleVersion(result.role, RoleChangeOrigin.IMPORT), uow)
+    return RoleVersionRecorded(recorded.role_id, recorded.version, recorded.changed, result.report)

@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import insert, select, update
+from sqlalchemy import delete, insert, select, update
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ladder_contracts.role import Role
 
 from ladder_roles.domain.errors import ConcurrentRoleUpdate
 from ladder_roles.domain.model import RoleLineage
-from ladder_roles.store.tables import role_heads, role_versions
+from ladder_roles.store.tables import role_heads, role_terms, role_versions
 
 
 class RoleRepository:
@@ -44,7 +44,18 @@ class RoleRepository:
 
     def _track(self, lineage: RoleLineage) -> None:
         self.seen.add(lineage)
+        await self._index_terms(lineage.role_id, lineage.latest)
         self._stored_version[lineage.role_id] = lineage.version
+
+    async def _index_terms(self, role_id: str, role: Role) -> None:
+        """Search terms of the latest version: title, competency and KPI names and ids."""
+        terms = {("title", role.title.lower())}
+        terms |= {("competency", term) for c in role.competencies for term in (c.id, c.name.lower()[:300])}
+        terms |= {("kpi", term) for k in role.kpis for term in (k.id, k.name.lower()[:300])}
+        await self._session.execute(delete(role_terms).where(role_terms.c.role_id == role_id))
+        await self._session.execute(
+            insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
+        )
 
     async def save(self, lineage: RoleLineage, *, origin: str, at: datetime) -> None:
         """Write a version made since loading; the head moves only if nobody moved it meanwhile."""
@@ -77,4 +88,15 @@ class RoleRepository:
                 created_at=at,
             )
         )
+        await self._index_terms(lineage.role_id, lineage.latest)
         self._stored_version[lineage.role_id] = lineage.version
+
+    async def _index_terms(self, role_id: str, role: Role) -> None:
+        """Search terms of the latest version: title, competency and KPI names and ids."""
+        terms = {("title", role.title.lower())}
+        terms |= {("competency", term) for c in role.competencies for term in (c.id, c.name.lower()[:300])}
+        terms |= {("kpi", term) for k in role.kpis for term in (k.id, k.name.lower()[:300])}
+        await self._session.execute(delete(role_terms).where(role_terms.c.role_id == role_id))
+        await self._session.execute(
+            insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
+        )

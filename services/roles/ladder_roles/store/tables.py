@@ -26,3 +26,12 @@ role_versions = Table(
     # Two writers racing to make the same version collide here instead of both winning.
     PrimaryKeyConstraint("role_id", "version", name="pk_role_versions"),
 )
+
+role_terms = Table(
+    "role_terms",
+    metadata,
+    Column("role_id", String(128), ForeignKey("role_heads.role_id"), nullable=False),
+    Column("kind", String(16), nullable=False, comment="title | competency | kpi"),
+    Column("term", String(300), nullable=False, comment="Lower-cased name or id, for search"),
+    PrimaryKeyConstraint("role_id", "kind", "term", name="pk_role_terms"),
+)

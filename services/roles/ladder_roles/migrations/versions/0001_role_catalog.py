@@ -1,4 +1,4 @@
-"""Role catalog: heads and versions.
+"""Role catalog: heads, versions and search terms.
 
 Revision ID: roles_0001
 Revises:
@@ -35,6 +35,17 @@ def upgrade() -> None:
     )
 
 
+    op.create_table(
+        "role_terms",
+        sa.Column("role_id", sa.String(128), sa.ForeignKey("role_heads.role_id"), nullable=False),
+        sa.Column("kind", sa.String(16), nullable=False),
+        sa.Column("term", sa.String(300), nullable=False),
+        sa.PrimaryKeyConstraint("role_id", "kind", "term", name="pk_role_terms"),
+    )
+    op.create_index("ix_role_terms_kind_term", "role_terms", ["kind", "term"])
+
+
 def downgrade() -> None:
+    op.drop_table("role_terms")
     op.drop_table("role_versions")
     op.drop_table("role_heads")
