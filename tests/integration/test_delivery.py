@@ -11,7 +11,7 @@ from sqlalchemy import select, update
 from ladder_runtime.embedded import EmbeddedKafka, free_port
 from ladder_runtime.store.tables import outbox
 from tests.conftest import eventually
-from tests.integration.probe import build_probe, effect_count, effects, probe_event
+from tests.integration.probe import FAILURES_LEFT, build_probe, effect_count, effects, probe_event
 from tests.kafka_tools import create_topics, header, produce_raw, read_topic
 
 
@@ -140,3 +140,30 @@ async def _count_is(runtime, expected: int) -> bool:
 
 async def _backlog_is_empty(runtime) -> bool:
     return (await runtime.relay.stats()).backlog == 0
+
+
+async def test_failing_handler_is_retried_in_order_and_rejections_are_dead_lettered(
+    make_settings, database_url, kafka_bootstrap
+):
+    topic = unique("probe.failures")
+    runtime, event_class = await start_probe(make_settings, database_url, topic)
+    flaky = unique("flaky")
+    FAILURES_LEFT[flaky] = 2
+    try:
+        async with runtime.unit_of_work() as uow:
+            first = uow.publish(event_class(entity=flaky, n=1))
+            rejected = uow.publish(event_class(entity="reject-me", n=2))
+            after = uow.publish(event_class(entity=flaky, n=3))
+            await uow.commit()
+        await eventually(lambda: _count_is(runtime, 2), message="both good events handled")
+        # The failed attempts left nothing behind, and the later event of the key came after.
+        assert await effects(runtime) == [(first.id, flaky, 1), (after.id, flaky, 3)]
+        assert runtime.consumer.stats.retries == 2
+
+        dead = await read_topic(kafka_bootstrap, runtime.dead_letters.topic, until=lambda rs: len(rs) >= 1)
+        assert [json.loads(r.value)["id"] for r in dead] == [rejected.id]
+        assert header(dead[0], "ladder-dlq-kind") == "rejected"
+        assert "'reject-me' is not accepted" in header(dead[0], "ladder-dlq-reason")
+    finally:
+        FAILURES_LEFT.pop(flaky, None)
+        await runtime.stop()

@@ -84,7 +84,7 @@ class DeadLetters:
             f"{DLQ_HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
         }
         await self._broker.publish(record.value or b"", self.topic, key=record.key, headers=headers)
-        log.warning("dead-lettered %s[%s]@%s: %s", record.topic, record.partition, record.offset, reason)
+        log.warning("dead-lettered %s: %s", _where(record), reason)
 
 
 class EventConsumer:
@@ -136,19 +136,28 @@ class EventConsumer:
         subscriber(self.on_message)
 
     async def on_message(self, message: KafkaMessage) -> None:
+        # Offsets are committed per record (getone + commit), so a record left neither acked nor
+        # nacked would be skipped by the next ack: every path below ends in exactly one of them.
+        try:
+            handled = await self._process(message)
+        except Exception:
+            log.exception("could not handle or dead-letter %s; it will be redelivered", _where(message.raw_message))
+            await asyncio.sleep(1.0)  # e.g. the DLQ publish failed because Kafka is away: don't spin
+            handled = False
+        if handled:
+            await message.ack()
+        else:
+            await message.nack()  # seek back: redelivered on the next poll, nothing is skipped
+
+    async def _process(self, message: KafkaMessage) -> bool:
         record = message.raw_message
         try:
             event = self._registry.decode(message.body, accept=self._handlers)
         except ContractError as exc:
             await self._dead_letters.send(record, reason=exc.reason, kind=exc.kind)
             self.stats.dead_lettered += 1
-            await message.ack()
-            return
-
-        if await self._handle_with_retries(event, record):
-            await message.ack()
-        else:
-            await message.nack()  # seek back: redelivered on the next poll, nothing is skipped
+            return True
+        return await self._handle_with_retries(event, record)
 
     async def _handle_with_retries(self, event: CloudEvent[Any], record: Any) -> bool:
         handler = self._handlers[type(event.data)]
@@ -188,6 +197,10 @@ class EventConsumer:
                 delay = min(self._max_backoff_s, 0.1 * 2**attempt)
                 log.warning("handler attempt %d for %s failed (%r); retrying in %.1fs", attempt, event.id, exc, delay)
                 await asyncio.sleep(delay)
+
+
+def _where(record: Any) -> str:
+    return f"{record.topic}[{record.partition}]@{record.offset}"
 
 
 async def _raw_body(message: Any) -> bytes:

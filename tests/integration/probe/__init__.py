@@ -46,8 +46,22 @@ def probe_event(topic: str) -> type[EventData]:
     return ProbeRecordedV1
 
 
+class ProbeRejected(Exception):
+    """The probe's domain error: dead-lettered, never retried."""
+
+
+FAILURES_LEFT: dict[str, int] = {}
+"""entity -> how many more attempts of its events fail with an unexpected error."""
+
+
 async def record_effect(event: CloudEvent, uow: SqlUnitOfWork) -> None:
+    if event.data.entity.startswith("reject"):
+        raise ProbeRejected(f"entity {event.data.entity!r} is not accepted")
     await uow.session.execute(insert(effect_log).values(event_id=event.id, entity=event.data.entity, n=event.data.n))
+    if FAILURES_LEFT.get(event.data.entity, 0) > 0:
+        # Fail after writing: the rollback must undo the effect and the inbox claim together.
+        FAILURES_LEFT[event.data.entity] -= 1
+        raise RuntimeError("simulated bug")
 
 
 async def effects(runtime: ServiceRuntime) -> list[tuple[str, str, int]]:
@@ -69,5 +83,6 @@ def build_probe(settings: ServiceSettings, event_class: type[EventData], *, cons
         publishes=[event_class],
         subscriptions=[Subscription(event_class, record_effect)] if consume else [],
         registry=ContractRegistry([event_class]),
+        permanent_errors=(ProbeRejected,),
     )
     return ServiceRuntime(spec, settings)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ladder_contracts.role import Role
@@ -44,18 +45,7 @@ class RoleRepository:
 
     def _track(self, lineage: RoleLineage) -> None:
         self.seen.add(lineage)
-        await self._index_terms(lineage.role_id, lineage.latest)
         self._stored_version[lineage.role_id] = lineage.version
-
-    async def _index_terms(self, role_id: str, role: Role) -> None:
-        """Search terms of the latest version: title, competency and KPI names and ids."""
-        terms = {("title", role.title.lower())}
-        terms |= {("competency", term) for c in role.competencies for term in (c.id, c.name.lower()[:300])}
-        terms |= {("kpi", term) for k in role.kpis for term in (k.id, k.name.lower()[:300])}
-        await self._session.execute(delete(role_terms).where(role_terms.c.role_id == role_id))
-        await self._session.execute(
-            insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
-        )
 
     async def save(self, lineage: RoleLineage, *, origin: str, at: datetime) -> None:
         """Write a version made since loading; the head moves only if nobody moved it meanwhile."""
@@ -69,7 +59,10 @@ class RoleRepository:
             "updated_at": at,
         }
         if stored == 0:
-            await self._session.execute(insert(role_heads).values(role_id=lineage.role_id, **head))
+            try:
+                await self._session.execute(insert(role_heads).values(role_id=lineage.role_id, **head))
+            except IntegrityError as exc:  # someone created the same role a moment ago
+                raise ConcurrentRoleUpdate(lineage.role_id) from exc
         else:
             moved = await self._session.execute(
                 update(role_heads)
@@ -90,6 +83,17 @@ class RoleRepository:
         )
         await self._index_terms(lineage.role_id, lineage.latest)
         self._stored_version[lineage.role_id] = lineage.version
+
+    async def _index_terms(self, role_id: str, role: Role) -> None:
+        """Search terms of the latest version: title, competency and KPI names and ids."""
+        terms = {("title", role.title.lower())}
+        terms |= {("competency", term) for c in role.competencies for term in (c.id, c.name.lower()[:300])}
+        terms |= {("kpi", term) for k in role.kpis for term in (k.id, k.name.lower()[:300])}
+        await self._session.execute(delete(role_terms).where(role_terms.c.role_id == role_id))
+        await self._session.execute(
+            insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
+        )
+        await self._index_terms(lineage.role_id, lineage.latest)
 
     async def _index_terms(self, role_id: str, role: Role) -> None:
         """Search terms of the latest version: title, competency and KPI names and ids."""
