@@ -11,7 +11,8 @@ from sqlalchemy import select, update
 from ladder_runtime.embedded import EmbeddedKafka, free_port
 from ladder_runtime.store.tables import outbox
 from tests.conftest import eventually
-from tests.integration.probe import FAILURES_LEFT, build_probe, effect_count, effects, probe_event
+from ladder_runtime.dead_letter_tools import read_dead_letters, replay_dead_letters, rewind_consumer_group
+from tests.integration.probe import FAILURES_LEFT, REJECTED_ENTITIES, build_probe, effect_count, effects, probe_event
 from tests.kafka_tools import create_topics, header, produce_raw, read_topic
 
 
@@ -167,3 +168,46 @@ async def test_failing_handler_is_retried_in_order_and_rejections_are_dead_lette
     finally:
         FAILURES_LEFT.pop(flaky, None)
         await runtime.stop()
+
+
+async def test_dead_letters_are_listed_replayed_after_a_fix_and_groups_rewound(make_settings, database_url, kafka_bootstrap):
+    topic = unique("probe.replay")
+    settings = make_settings(unique("probe"), database_url=database_url)
+    blocked = unique("blocked")
+    REJECTED_ENTITIES.add(blocked)
+    event_class = probe_event(topic)
+    runtime = build_probe(settings, event_class)
+    await asyncio.to_thread(runtime.migrate)
+    await runtime.start()
+    try:
+        await eventually(runtime.broker_connected.is_set, message="broker connection")
+        async with runtime.unit_of_work() as uow:
+            stuck = uow.publish(event_class(entity=blocked, n=1))
+            fine = uow.publish(event_class(entity="fine", n=2))
+            await uow.commit()
+        await eventually(lambda: _count_is(runtime, 1), message="the good event")
+
+        letters = await eventually(lambda: read_dead_letters(kafka_bootstrap, settings.service_name), message="dead letter")
+        assert [(json.loads(l.value)["id"], l.dlq("kind"), l.dlq("original-topic")) for l in letters] == [
+            (stuck.id, "rejected", topic)
+        ]
+        assert blocked in letters[0].dlq("reason")
+
+        REJECTED_ENTITIES.discard(blocked)  # the fix
+        await replay_dead_letters(kafka_bootstrap, settings.service_name, [letters[0].position])
+        await eventually(lambda: _count_is(runtime, 2), message="the replayed event handled")
+        assert {row[0] for row in await effects(runtime)} == {stuck.id, fine.id}
+    finally:
+        REJECTED_ENTITIES.discard(blocked)
+        await runtime.stop()
+
+    # Rewind the stopped group to the start: everything is delivered again, nothing happens twice.
+    moved = await rewind_consumer_group(kafka_bootstrap, f"ladder-{settings.service_name}", topic, offset=0)
+    assert set(moved.values()) == {0}
+    again = build_probe(settings, event_class)
+    await again.start()
+    try:
+        await eventually(lambda: again.consumer.stats.duplicates >= 3, message="redelivered events seen as duplicates")
+        assert await effect_count(again) == 2
+    finally:
+        await again.stop()

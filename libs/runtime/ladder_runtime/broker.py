@@ -9,14 +9,18 @@ from aiokafka.admin import AIOKafkaAdminClient, NewTopic
 from aiokafka.errors import TopicAlreadyExistsError
 from faststream.kafka import KafkaBroker
 from faststream.kafka.opentelemetry import KafkaTelemetryMiddleware
+from faststream.kafka.prometheus import KafkaPrometheusMiddleware
 from opentelemetry.sdk.trace import TracerProvider
+from prometheus_client import CollectorRegistry
 
 from ladder_runtime.settings import ServiceSettings
 
 log = logging.getLogger(__name__)
 
 
-def create_broker(settings: ServiceSettings, *, tracer_provider: TracerProvider) -> KafkaBroker:
+def create_broker(
+    settings: ServiceSettings, *, tracer_provider: TracerProvider, metrics_registry: CollectorRegistry
+) -> KafkaBroker:
     return KafkaBroker(
         settings.kafka_bootstrap_servers,
         client_id=f"ladder-{settings.service_name}",
@@ -25,7 +29,10 @@ def create_broker(settings: ServiceSettings, *, tracer_provider: TracerProvider)
         enable_idempotence=settings.kafka_idempotent_producer,
         request_timeout_ms=15_000,
         allow_auto_create_topics=False,
-        middlewares=[KafkaTelemetryMiddleware(tracer_provider=tracer_provider)],
+        middlewares=[
+            KafkaTelemetryMiddleware(tracer_provider=tracer_provider),
+            KafkaPrometheusMiddleware(registry=metrics_registry, app_name=f"ladder-{settings.service_name}"),
+        ],
         logger=logging.getLogger(f"ladder.{settings.service_name}.broker"),
         graceful_timeout=15.0,
     )

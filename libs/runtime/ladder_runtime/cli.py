@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import asyncio
+from datetime import datetime
 from pathlib import Path
 
 import typer
 
 from ladder_runtime import stack
 from ladder_runtime.auth import ALL_SCOPES, TokenIssuer
+from ladder_runtime.consumer import dead_letter_topic
+from ladder_runtime.dead_letter_tools import read_dead_letters, replay_dead_letters, rewind_consumer_group
 from ladder_runtime.telemetry import list_traces, read_spans, render_trace_tree
 
 app = typer.Typer(help="Ladder on one machine", no_args_is_help=True, add_completion=False)
@@ -49,3 +53,57 @@ def traces_list(data_dir: Path = DATA_DIR, limit: int = 20) -> None:
 def traces_show(trace_id: str, data_dir: Path = DATA_DIR) -> None:
     """One trace as a tree of spans across services."""
     typer.echo(render_trace_tree(read_spans(data_dir / "traces.jsonl"), trace_id))
+
+
+dlq = typer.Typer(help="Dead letters: list, replay after a fix", no_args_is_help=True)
+consumers = typer.Typer(help="Consumer groups: rewind to reprocess", no_args_is_help=True)
+app.add_typer(dlq, name="dlq")
+app.add_typer(consumers, name="consumers")
+
+BOOTSTRAP = typer.Option("127.0.0.1:9092", "--bootstrap-servers", envvar="KAFKA_BOOTSTRAP_SERVERS")
+
+
+@dlq.command("list")
+def dlq_list(service: str, bootstrap_servers: str = BOOTSTRAP) -> None:
+    """Dead letters of a service: position, original topic, kind and reason."""
+    letters = asyncio.run(read_dead_letters(bootstrap_servers, service))
+    if not letters:
+        typer.echo(f"no dead letters on {dead_letter_topic(service)}")
+    for letter in letters:
+        typer.echo(
+            f"{letter.position:>8}  {letter.dlq('failed-at') or '':<32}  {letter.dlq('original-topic')}"
+            f"[{letter.dlq('original-partition')}]@{letter.dlq('original-offset')}  {letter.dlq('kind')}: {letter.dlq('reason')}"
+        )
+
+
+@dlq.command("replay")
+def dlq_replay(
+    service: str,
+    position: list[str] = typer.Argument(..., help="partition:offset of each dead letter to replay"),
+    bootstrap_servers: str = BOOTSTRAP,
+    idempotent: bool = typer.Option(False, envvar="KAFKA_IDEMPOTENT_PRODUCER", help="On Apache Kafka"),
+) -> None:
+    """Republish chosen dead letters to their original topics (after the cause is fixed)."""
+    try:
+        replayed = asyncio.run(replay_dead_letters(bootstrap_servers, service, position, idempotent=idempotent))
+    except (LookupError, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    for letter in replayed:
+        typer.echo(f"replayed {letter.position} to {letter.dlq('original-topic')}")
+
+
+@consumers.command("rewind")
+def consumers_rewind(
+    group: str = typer.Argument(..., help="Consumer group, e.g. ladder-progression"),
+    topic: str = typer.Argument(...),
+    to_offset: int | None = typer.Option(None, help="Offset for every partition (0 = from the start)"),
+    to_time: datetime | None = typer.Option(None, help="First record at or after this time (ISO 8601)"),
+    bootstrap_servers: str = BOOTSTRAP,
+) -> None:
+    """Rewind a stopped consumer group so its service reprocesses; the inbox keeps effects single."""
+    try:
+        moved = asyncio.run(rewind_consumer_group(bootstrap_servers, group, topic, offset=to_offset, at=to_time))
+    except (LookupError, ValueError) as exc:
+        raise typer.BadParameter(str(exc)) from None
+    for partition, offset in moved.items():
+        typer.echo(f"{group} {topic}[{partition}] -> {offset}")

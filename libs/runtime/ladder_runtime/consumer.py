@@ -26,6 +26,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
+from aiokafka import TopicPartition
 from faststream.kafka import KafkaBroker
 from faststream.kafka.annotations import KafkaMessage
 from faststream.middlewares import AckPolicy
@@ -33,6 +34,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from ladder_contracts import CloudEvent, ContractError, EventData, REGISTRY
 from ladder_contracts.registry import ContractRegistry
+from ladder_runtime.metrics import ServiceMetrics
 from ladder_runtime.uow import SqlUnitOfWork
 
 log = logging.getLogger(__name__)
@@ -67,8 +69,9 @@ class ConsumerStats:
 class DeadLetters:
     """Publishes a record that cannot be handled, untouched, plus why, to the service's DLQ topic."""
 
-    def __init__(self, broker: KafkaBroker, *, service_name: str) -> None:
+    def __init__(self, broker: KafkaBroker, *, service_name: str, metrics: ServiceMetrics | None = None) -> None:
         self._broker = broker
+        self._metrics = metrics
         self._service_name = service_name
         self.topic = dead_letter_topic(service_name)
 
@@ -84,6 +87,8 @@ class DeadLetters:
             f"{DLQ_HEADER_PREFIX}failed-at": datetime.now(UTC).isoformat(),
         }
         await self._broker.publish(record.value or b"", self.topic, key=record.key, headers=headers)
+        if self._metrics:
+            self._metrics.dead_lettered(record.topic, kind)
         log.warning("dead-lettered %s: %s", _where(record), reason)
 
 
@@ -100,6 +105,7 @@ class EventConsumer:
         max_attempts: int = 5,
         max_backoff_s: float = 30.0,
         transient_retry_window_s: float = 120.0,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self.consumer_name = consumer_name
         self._handlers = {s.event: s.handler for s in subscriptions}
@@ -111,6 +117,7 @@ class EventConsumer:
         self._max_backoff_s = max_backoff_s
         self._transient_retry_window_s = transient_retry_window_s
         self.stats = ConsumerStats()
+        self._metrics = metrics
 
     @property
     def topics(self) -> list[str]:
@@ -151,6 +158,7 @@ class EventConsumer:
 
     async def _process(self, message: KafkaMessage) -> bool:
         record = message.raw_message
+        self._observe_lag(record)
         try:
             event = self._registry.decode(message.body, accept=self._handlers)
         except ContractError as exc:
@@ -174,7 +182,12 @@ class EventConsumer:
                         self.stats.handled += 1
                     else:
                         self.stats.duplicates += 1
-                self.stats.handler_seconds_total += time.perf_counter() - started
+                        if self._metrics:
+                            self._metrics.duplicate(record.topic)
+                elapsed = time.perf_counter() - started
+                self.stats.handler_seconds_total += elapsed
+                if self._metrics:
+                    self._metrics.handled(record.topic, elapsed)
                 return True
             except self._permanent_errors as exc:
                 await self._dead_letters.send(record, reason=f"rejected by handler: {exc}", kind="rejected")
@@ -197,6 +210,15 @@ class EventConsumer:
                 delay = min(self._max_backoff_s, 0.1 * 2**attempt)
                 log.warning("handler attempt %d for %s failed (%r); retrying in %.1fs", attempt, event.id, exc, delay)
                 await asyncio.sleep(delay)
+
+
+    def _observe_lag(self, record: Any) -> None:
+        consumer = getattr(record, "consumer", None)
+        if self._metrics is None or consumer is None:
+            return
+        highwater = consumer.highwater(TopicPartition(record.topic, record.partition))
+        if highwater is not None:
+            self._metrics.lag(record.topic, record.partition, max(highwater - record.offset - 1, 0))
 
 
 def _where(record: Any) -> str:

@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import zlib
 from collections.abc import Awaitable, Callable, Sequence
@@ -28,6 +29,7 @@ from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine
 
 from ladder_contracts import TraceContext
+from ladder_runtime.metrics import ServiceMetrics
 from ladder_runtime.store.tables import outbox
 from ladder_runtime.telemetry import context_from_trace
 
@@ -67,6 +69,7 @@ class OutboxRelay:
         max_backoff_s: float = 30.0,
         retention: timedelta = timedelta(days=7),
         tracer_provider: trace.TracerProvider | None = None,
+        metrics: ServiceMetrics | None = None,
     ) -> None:
         self._engine = engine
         self._publish = publish
@@ -78,6 +81,7 @@ class OutboxRelay:
         self._retention = retention
         self._wakeup = asyncio.Event()
         self._tracer = trace.get_tracer("ladder.outbox", tracer_provider=tracer_provider)
+        self._metrics = metrics
         self._lock_connection: AsyncConnection | None = None
         self.published_total = 0
         self.failed_attempts_total = 0
@@ -99,6 +103,7 @@ class OutboxRelay:
                 try:
                     if await self._is_leader():
                         await self.drain()
+                        await self._observe_backlog()
                         if datetime.now(UTC) - last_cleanup > timedelta(minutes=10):
                             await self._delete_published_before(datetime.now(UTC) - self._retention)
                             last_cleanup = datetime.now(UTC)
@@ -108,6 +113,10 @@ class OutboxRelay:
                 except Exception as exc:  # broker or database down: back off, never give up
                     failures += 1
                     self.failed_attempts_total += 1
+                    if self._metrics:
+                        self._metrics.outbox_failures.inc()
+                    with contextlib.suppress(Exception):
+                        await self._observe_backlog()
                     delay = min(self._max_backoff_s, 0.2 * 2**failures)
                     log.warning("outbox relay attempt failed (%s); retrying in %.1fs", exc, delay)
                     await asyncio.sleep(delay)
@@ -139,6 +148,12 @@ class OutboxRelay:
             oldest = oldest.replace(tzinfo=UTC)
         age = (datetime.now(UTC) - oldest).total_seconds() if oldest else 0.0
         return OutboxStats(backlog=row[0], oldest_age_s=max(age, 0.0))
+
+    async def _observe_backlog(self) -> None:
+        if self._metrics:
+            stats = await self.stats()
+            self._metrics.outbox_backlog.set(stats.backlog)
+            self._metrics.outbox_oldest_age.set(stats.oldest_age_s)
 
     async def _fetch_unpublished(self) -> list[OutboxRecord]:
         async with self._engine.connect() as conn:
@@ -190,6 +205,8 @@ class OutboxRelay:
             await self._record_failure(failed.seq, error)
             log.warning("outbox publish of %s to %s failed: %r", failed.event_id, failed.topic, error)
         self.published_total += len(confirmed)
+        if self._metrics:
+            self._metrics.outbox_published.inc(len(confirmed))
         return len(confirmed)
 
     async def _mark_published(self, seqs: list[int]) -> None:

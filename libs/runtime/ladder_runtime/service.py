@@ -17,8 +17,9 @@ from pathlib import Path
 from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
-from fastapi.responses import JSONResponse
+from fastapi.responses import JSONResponse, PlainTextResponse
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
+from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
 
 from ladder_contracts import REGISTRY, EventData
@@ -27,6 +28,7 @@ from ladder_runtime.auth import TokenIssuer
 from ladder_runtime.broker import create_broker, ensure_topics
 from ladder_runtime.consumer import DeadLetters, EventConsumer, Subscription
 from ladder_runtime.db import create_engine, session_factory
+from ladder_runtime.metrics import ServiceMetrics
 from ladder_runtime.migrations import upgrade
 from ladder_runtime.outbox import OutboxRecord, OutboxRelay
 from ladder_runtime.settings import ServiceSettings
@@ -68,9 +70,12 @@ class ServiceRuntime:
             trace_file=settings.resolved_trace_file(),
             set_global=False,
         )
+        self.metrics = ServiceMetrics(spec.name)
         self.engine = create_engine(self.database_url)
         self.sessions = session_factory(self.engine)
-        self.broker = create_broker(settings, tracer_provider=self.tracer_provider)
+        self.broker = create_broker(
+            settings, tracer_provider=self.tracer_provider, metrics_registry=self.metrics.registry
+        )
         self.relay = OutboxRelay(
             self.engine,
             self._publish_record,
@@ -78,8 +83,9 @@ class ServiceRuntime:
             poll_interval_s=settings.outbox_poll_interval_s,
             publish_timeout_s=settings.outbox_publish_timeout_s,
             tracer_provider=self.tracer_provider,
+            metrics=self.metrics,
         )
-        self.dead_letters = DeadLetters(self.broker, service_name=spec.name)
+        self.dead_letters = DeadLetters(self.broker, service_name=spec.name, metrics=self.metrics)
         self.consumer = EventConsumer(
             consumer_name=spec.name,
             subscriptions=list(spec.subscriptions),
@@ -88,6 +94,7 @@ class ServiceRuntime:
             permanent_errors=spec.permanent_errors,
             max_backoff_s=settings.consumer_retry_backoff_max_s,
             registry=spec.registry,
+            metrics=self.metrics,
         )
         self.consumer.attach(
             self.broker,
@@ -221,12 +228,16 @@ class ServiceRuntime:
             ready = all(value == "ok" for value in checks.values())
             return JSONResponse({"status": "ready" if ready else "not ready", "checks": checks}, status_code=200 if ready else 503)
 
+        @app.get("/metrics", tags=["health"], summary="Prometheus metrics", response_class=PlainTextResponse)
+        async def metrics() -> PlainTextResponse:
+            return PlainTextResponse(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
         for error_type, status in self.spec.error_statuses.items():
             app.add_exception_handler(error_type, _error_response(status))
         for router in self.spec.routers:
             app.include_router(router)
         FastAPIInstrumentor.instrument_app(
-            app, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz"
+            app, tracer_provider=self.tracer_provider, excluded_urls="healthz,readyz,metrics"
         )
         return app
 

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from collections.abc import Callable
 
 import typer
 import uvicorn
 
+from ladder_runtime.logs import configure_logging
 from ladder_runtime.service import ServiceRuntime
 from ladder_runtime.settings import ServiceSettings
 
@@ -22,8 +22,8 @@ def service_cli(name: str, bootstrap: Bootstrap) -> typer.Typer:
         migrate: bool = typer.Option(True, help="Apply database migrations before serving"),
     ) -> None:
         """Serve HTTP and consume Kafka until interrupted (settings from the environment)."""
-        logging.basicConfig(level=logging.INFO, format=f"%(asctime)s {name} %(levelname)s %(name)s: %(message)s")
         runtime = bootstrap(None)
+        configure_logging(name, json_lines=runtime.settings.log_format == "json")
         if migrate:
             runtime.migrate()
         uvicorn.run(

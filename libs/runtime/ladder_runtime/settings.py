@@ -7,6 +7,7 @@ Kubernetes, so a deployment differs only in values.
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
@@ -50,6 +51,9 @@ class ServiceSettings(BaseSettings):
         default=SecretStr(""),
         validation_alias="LADDER_AUTH_SECRET",
         description="HS256 key for bearer tokens (>= 32 bytes); the embedded stack generates one",
+    )
+    log_format: Literal["json", "text"] = Field(
+        default="json", validation_alias="LOG_FORMAT", description="JSON lines with trace ids, or text for a terminal"
     )
     otel_exporter_otlp_endpoint: str | None = Field(default=None, validation_alias="OTEL_EXPORTER_OTLP_ENDPOINT")
     trace_file: Path | None = Field(default=None, validation_alias="LADDER_TRACE_FILE")

@@ -64,6 +64,7 @@ def service_environment(data_dir: Path, bootstrap_servers: str, service: Service
         "LADDER_AUTH_SECRET": auth_secret(data_dir),
         "PYTHONUNBUFFERED": "1",
     }
+    env.setdefault("LOG_FORMAT", "text")  # a person reads this terminal; deployments keep JSON lines
     env.pop("DATABASE_URL", None)  # one SQLite file per service under the data folder
     return env
 

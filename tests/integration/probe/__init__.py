@@ -50,12 +50,15 @@ class ProbeRejected(Exception):
     """The probe's domain error: dead-lettered, never retried."""
 
 
+REJECTED_ENTITIES: set[str] = set()
+"""Entities whose events the probe rejects, until a test "fixes" it by removing them."""
+
 FAILURES_LEFT: dict[str, int] = {}
 """entity -> how many more attempts of its events fail with an unexpected error."""
 
 
 async def record_effect(event: CloudEvent, uow: SqlUnitOfWork) -> None:
-    if event.data.entity.startswith("reject"):
+    if event.data.entity.startswith("reject") or event.data.entity in REJECTED_ENTITIES:
         raise ProbeRejected(f"entity {event.data.entity!r} is not accepted")
     await uow.session.execute(insert(effect_log).values(event_id=event.id, entity=event.data.entity, n=event.data.n))
     if FAILURES_LEFT.get(event.data.entity, 0) > 0:
