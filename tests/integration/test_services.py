@@ -157,3 +157,21 @@ async def test_unchanged_edit_publishes_nothing(roles):
 
 async def _backlog(service, expected: int) -> bool:
     return (await service.runtime.relay.stats()).backlog == expected
+
+
+async def test_metrics_show_outbox_consumption_and_handler_latency(roles, assessment):
+    response = await roles.http.put(
+        "/v1/roles/data-steward", json=edit(sample_role(), 0), headers=roles.token("t", Scopes.ROLES_WRITE)
+    )
+    assert response.status_code == 200
+
+    async def consumed():
+        text = (await assessment.http.get("/metrics")).text
+        return text if 'ladder_handler_seconds_count{service="assessment",topic="ladder.role-updated"} 1.0' in text else None
+
+    assessment_metrics = await eventually(consumed, message="assessment handler histogram")
+    assert 'ladder_consumer_lag{partition=' in assessment_metrics
+    roles_metrics = (await roles.http.get("/metrics")).text
+    assert 'ladder_outbox_published_total{service="roles"} 1.0' in roles_metrics
+    assert 'ladder_outbox_backlog{service="roles"} 0.0' in roles_metrics
+    assert 'faststream_published_messages_total{' in roles_metrics and 'destination="ladder.role-updated"' in roles_metrics
