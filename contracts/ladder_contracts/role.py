@@ -35,6 +35,9 @@ from ladder_contracts.envelope import Contract
 _NON_ALNUM = re.compile(r"[^a-z0-9]+")
 
 
+_DASHES = str.maketrans({"\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2212": "-"})
+
+
 def slugify(text: str) -> str:
     """The stable id of a name: ASCII-folded, lowercase, hyphen-separated.
 
@@ -42,7 +45,9 @@ def slugify(text: str) -> str:
     Every service derives ids with this one rule, so a role named only in another
     role's career path gets the same id as its own blueprint once imported.
     """
-    folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    # Dashes separate words ("90–120 min" -> "90-120-min"); ASCII folding alone would drop them.
+    dashed = text.translate(_DASHES)
+    folded = unicodedata.normalize("NFKD", dashed).encode("ascii", "ignore").decode()
     slug = _NON_ALNUM.sub("-", folded.lower()).strip("-")[:128].rstrip("-")
     if not slug:
         raise ValueError(f"{text!r} has no letters or digits to make an id from")

@@ -7,10 +7,12 @@ from pathlib import Path
 
 import jsonschema
 import pytest
+from sqlalchemy import select
 
 from ladder_contracts.events.roles import RoleUpdatedV1
 from ladder_roles.bootstrap import bootstrap as roles_bootstrap
 from ladder_runtime.auth import Scopes
+from ladder_runtime.store.tables import outbox
 from tests.conftest import eventually
 from tests.kafka_tools import read_topic
 from tests.service_harness import running_service
@@ -81,8 +83,12 @@ async def test_changed_document_makes_one_new_version_and_one_event(roles, kafka
     response = await upload(roles, "004.json", json.dumps(document).encode())
     assert response.json() == response.json() | {"role_id": role_id, "version": 2, "changed": True}
 
+    async with roles.runtime.engine.connect() as conn:  # this run's event (other runs share the topic)
+        event_ids = (await conn.execute(select(outbox.c.event_id).order_by(outbox.c.seq))).scalars().all()
+    assert len(event_ids) == 2  # version 1 and version 2, nothing else
+
     def received(records):
-        return [r for r in records if json.loads(r.value)["subject"] == role_id and json.loads(r.value)["data"]["role_version"] == 2]
+        return [r for r in records if json.loads(r.value)["id"] == event_ids[-1]]
 
     records = await read_topic(kafka_bootstrap, RoleUpdatedV1.topic, until=lambda rs: len(received(rs)) >= 1)
     events = received(records)

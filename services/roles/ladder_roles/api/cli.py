@@ -115,13 +115,16 @@ async def _import_files(runtime: ServiceRuntime, files: list[Path], publish_time
 
 def _describe(path: Path, outcome: RoleVersionRecorded) -> str:
     verdict = f"version {outcome.version}" if outcome.changed else f"unchanged (version {outcome.version})"
-    report = outcome.report.as_dict() if outcome.report else {}
-    counts = ", ".join(f"{k} {v}" for k, v in report.get("counts", {}).items() if v)
-    absent = ", ".join(report.get("sections_absent", []))
-    lines = [f"[green]✓[/green] {path.name} → {outcome.role_id} {verdict} [{report.get('shape')}]", f"    {counts}"]
-    if absent:
-        lines.append(f"    absent: {absent}")
-    lines += [f"    [yellow]warning:[/yellow] {w}" for w in report.get("warnings", [])]
+    report = outcome.report
+    lines = [f"[green]✓[/green] {path.name} → {outcome.role_id} {verdict}"]
+    if report is not None:
+        lines[0] += f" [{report.shape.value}]"
+        lines.append("    " + ", ".join(f"{part.value} {n}" for part, n in report.counts.items() if n))
+        if report.sections_absent:
+            lines.append(f"    absent: {', '.join(report.sections_absent)}")
+        if report.sections_not_modeled:
+            lines.append(f"    not modeled: {', '.join(report.sections_not_modeled)}")
+        lines += [f"    [yellow]warning:[/yellow] {w}" for w in report.warnings]
     return "\n".join(lines)
 
 

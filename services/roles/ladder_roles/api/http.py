@@ -8,13 +8,14 @@ from fastapi import APIRouter, Depends, File, HTTPException, Path, Query, Upload
 from pydantic import BaseModel, Field
 
 from ladder_contracts.events.roles import RoleChangeOrigin
-from ladder_contracts.role import PartChange, Role
+from ladder_contracts.common import SourceShape
+from ladder_contracts.role import PartChange, Role, RolePart
 from ladder_runtime.auth import Principal, Scopes, require_scopes
 from ladder_runtime.service import ServiceRuntime, request_runtime
 
 from ladder_roles.domain.career_graph import CareerEdge, CareerGraph
 from ladder_roles.domain.changes import diff_roles
-from ladder_roles.domain.importers import MAX_DOCUMENT_BYTES
+from ladder_roles.domain.importers import MAX_DOCUMENT_BYTES, ImportReport
 from ladder_roles.handlers.catalog import (
     ImportBlueprint,
     RecordRoleVersion,
@@ -52,8 +53,28 @@ class RoleVersionOutcome(BaseModel):
     changed: bool = Field(description="False when the content equals the latest version (nothing published)")
 
 
+class ImportReportView(BaseModel):
+    shape: SourceShape
+    sections_found: list[str] = Field(description="Every section heading of the document, in order")
+    sections_absent: list[str] = Field(description="Sections this shape usually has that the document lacks")
+    sections_not_modeled: list[str] = Field(description="Content recognised but with no place in the role model")
+    counts: dict[RolePart, int] = Field(description="Items per part of the role")
+    warnings: list[str] = Field(description="Content seen but not understood, and guesses the importer made")
+
+    @classmethod
+    def of(cls, report: ImportReport) -> ImportReportView:
+        return cls(
+            shape=report.shape,
+            sections_found=list(report.sections_found),
+            sections_absent=list(report.sections_absent),
+            sections_not_modeled=list(report.sections_not_modeled),
+            counts=dict(report.counts),
+            warnings=list(report.warnings),
+        )
+
+
 class ImportOutcome(RoleVersionOutcome):
-    report: dict = Field(description="What the importer found: shape, sections found and absent, counts, warnings")
+    report: ImportReportView
 
 
 class RoleDiff(BaseModel):
@@ -105,7 +126,7 @@ async def import_document(
     async with runtime.unit_of_work() as uow:
         outcome = await import_blueprint_document(ImportBlueprint(document.filename or "upload", content), uow)
     return ImportOutcome(
-        role_id=outcome.role_id, version=outcome.version, changed=outcome.changed, report=outcome.report.as_dict()
+        role_id=outcome.role_id, version=outcome.version, changed=outcome.changed, report=ImportReportView.of(outcome.report)
     )
 
 

@@ -8,7 +8,7 @@ from typing import Any
 from ladder_contracts.role import PartChange, Role, RolePart
 
 # Parts that are lists of items with ids, and where each lives on the role.
-_ITEM_PARTS: dict[RolePart, str] = {
+ITEM_PARTS: dict[RolePart, str] = {
     RolePart.RESPONSIBILITIES: "responsibilities",
     RolePart.COMPETENCIES: "competencies",
     RolePart.KPIS: "kpis",
@@ -25,13 +25,18 @@ _ITEM_PARTS: dict[RolePart, str] = {
 _PROFILE_FIELDS = ("title", "level", "family", "summary", "mission")
 
 
-def _items(role: Role | None, path: str) -> dict[str, Any]:
+def part_items(role: Role, part: RolePart) -> list[Any]:
+    """The items of one list part of ``role``."""
+    value: Any = role
+    for attribute in ITEM_PARTS[part].split("."):
+        value = getattr(value, attribute)
+    return list(value)
+
+
+def _items(role: Role | None, part: RolePart) -> dict[str, Any]:
     if role is None:
         return {}
-    value: Any = role
-    for attribute in path.split("."):
-        value = getattr(value, attribute)
-    return {getattr(item, "id", None) or item.role_id: item for item in value}
+    return {getattr(item, "id", None) or item.role_id: item for item in part_items(role, part)}
 
 
 def _keyed_change(part: RolePart, old: dict[str, Any], new: dict[str, Any]) -> PartChange | None:
@@ -56,7 +61,7 @@ def diff_roles(old: Role | None, new: Role) -> list[PartChange]:
     """Changes from ``old`` to ``new``; for a first version every item is listed as added."""
     changes = [
         _field_change(RolePart.PROFILE, old, new, _PROFILE_FIELDS),
-        *(_keyed_change(part, _items(old, path), _items(new, path)) for part, path in _ITEM_PARTS.items()),
+        *(_keyed_change(part, _items(old, part), _items(new, part)) for part in ITEM_PARTS),
         _field_change(RolePart.SOURCE, old.source if old else None, new.source, tuple(type(new.source).model_fields)),
     ]
     return [change for change in changes if change is not None]
