@@ -34,6 +34,7 @@ def create_broker(
             KafkaPrometheusMiddleware(registry=metrics_registry, app_name=f"ladder-{settings.service_name}"),
         ],
         logger=logging.getLogger(f"ladder.{settings.service_name}.broker"),
+        log_level=logging.DEBUG,  # a line per message is for debugging; metrics and traces count them
         graceful_timeout=15.0,
     )
 

@@ -93,9 +93,18 @@ def hand_blueprints(roles: ServiceProcess, seeds: Path, token: str) -> None:
             headers={"Authorization": f"Bearer {token}"},
             timeout=60,
         )
-        outcome = response.json() if response.headers.get("content-type", "").startswith("application/json") else response.text
-        summary = outcome.get("summary", outcome) if isinstance(outcome, dict) else outcome
-        print(f"  {path.name}: HTTP {response.status_code} {summary}")
+        print(f"  {path.name}: {_describe_import(response)}")
+
+
+def _describe_import(response: httpx.Response) -> str:
+    if response.status_code != 200:
+        return f"refused (HTTP {response.status_code}): {response.text[:300]}"
+    outcome = response.json()
+    report = outcome["report"]
+    counts = ", ".join(f"{n} {part.replace('_', ' ')}" for part, n in report["counts"].items() if n)
+    verdict = f"version {outcome['version']}" if outcome["changed"] else f"unchanged at version {outcome['version']}"
+    warnings = f"; {len(report['warnings'])} warning(s)" if report["warnings"] else ""
+    return f"{outcome['role_id']} {verdict} [{report['shape']}]: {counts}{warnings}"
 
 
 def run(data_dir: Path, seeds: Path | None, kafka_port: int = 9092) -> int:
