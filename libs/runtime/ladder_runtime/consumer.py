@@ -158,7 +158,7 @@ class EventConsumer:
 
     async def _process(self, message: KafkaMessage) -> bool:
         record = message.raw_message
-        self._observe_lag(record)
+        self._observe_lag(message.consumer, record)
         try:
             event = self._registry.decode(message.body, accept=self._handlers)
         except ContractError as exc:
@@ -212,9 +212,8 @@ class EventConsumer:
                 await asyncio.sleep(delay)
 
 
-    def _observe_lag(self, record: Any) -> None:
-        consumer = getattr(record, "consumer", None)
-        if self._metrics is None or consumer is None:
+    def _observe_lag(self, consumer: Any, record: Any) -> None:
+        if self._metrics is None or not hasattr(consumer, "highwater"):
             return
         highwater = consumer.highwater(TopicPartition(record.topic, record.partition))
         if highwater is not None:
