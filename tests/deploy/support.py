@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import yaml
 
-from ladder_runtime.settings import ServiceSettings
+# The deployment tests' own dev dependencies: without one, the tests are skipped, naming it.
+for _module, _package in (
+    ("yaml", "pyyaml"),
+    ("kubernetes_validate", "kubernetes-validate"),
+    ("check_jsonschema", "check-jsonschema"),
+):
+    pytest.importorskip(_module, reason=f"{_package}, a dev dependency of tests/deploy, is not installed")
+
+import yaml  # noqa: E402
+from ladder_runtime.settings import ServiceSettings  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 K8S = REPO / "deploy" / "k8s"
@@ -326,7 +334,10 @@ class Manifests:
 
 
 def container_environment(
-    manifests: Manifests, namespace: str | None, container: dict[str, Any], external_secrets: Mapping[str, Mapping[str, str]]
+    manifests: Manifests,
+    namespace: str | None,
+    container: dict[str, Any],
+    external_secrets: Mapping[str, Mapping[str, str]],
 ) -> dict[str, str]:
     """The environment a container gets: envFrom ConfigMaps/Secrets, then env (values resolved).
 
@@ -339,7 +350,9 @@ def container_environment(
         if data is None and kind == "Secret" and name in external_secrets:
             return external_secrets[name]
         if data is None:
-            raise AssertionError(f"{container['name']}: {kind} {name} is neither rendered nor a documented external Secret")
+            raise AssertionError(
+                f"{container['name']}: {kind} {name} is neither rendered nor a documented external Secret"
+            )
         return data
 
     for item in container.get("envFrom", []):

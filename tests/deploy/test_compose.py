@@ -9,9 +9,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
 from ladder_runtime.auth import TokenIssuer
 from ladder_runtime.stack import SERVICES as EMBEDDED_SERVICES
+
 from tests.deploy.support import (
     REPO,
     compose_environment,
@@ -112,7 +112,8 @@ def test_database_per_service_created_by_the_init_script(compose: dict[str, Any]
     assert roles.get(url.username) == url.password, "the init script and DATABASE_URL disagree on the password"
     assert f"REVOKE ALL ON DATABASE {database} FROM PUBLIC;" in sql
     postgres = compose["services"]["postgres"]
-    assert "./deploy/compose/postgres/init-databases.sql:/docker-entrypoint-initdb.d/10-init-databases.sql:ro" in postgres["volumes"]
+    init = "./deploy/compose/postgres/init-databases.sql:/docker-entrypoint-initdb.d/10-init-databases.sql:ro"
+    assert init in postgres["volumes"]
 
 
 @PARAMS
@@ -168,7 +169,7 @@ def test_dependencies_exist_and_healthy_conditions_have_healthchecks(compose: di
         for dependency, spec in depends_on.items():
             assert dependency in services, f"{name} depends on unknown {dependency}"
             if spec["condition"] == "service_healthy":
-                assert "healthcheck" in services[dependency], f"{name} waits for {dependency} to be healthy, which has no healthcheck"
+                assert "healthcheck" in services[dependency], f"{name} waits for {dependency}, which has no healthcheck"
 
 
 def test_host_paths_exist(compose: dict[str, Any]) -> None:

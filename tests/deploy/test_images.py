@@ -133,7 +133,7 @@ def test_multi_stage_build_from_the_workspace_lock(service: Service) -> None:
     assert run_uv, "./run pins UV_VERSION"
     builder_args = dict(r.split("=", 1) for stage in all_stages for k, r in stage if k == "ARG" and "=" in r)
     assert builder_args.get("UV_VERSION") == run_uv[1]
-    assert f"uv==${{UV_VERSION}}" in builder
+    assert "uv==${UV_VERSION}" in builder
 
 
 @PARAMS
@@ -229,7 +229,10 @@ def in_context(path: str) -> bool:
 def test_build_context_holds_what_the_dockerfiles_copy_and_nothing_else() -> None:
     tracked = subprocess.run(
         ["git", "ls-files", "--cached", "--others", "--exclude-standard"],
-        cwd=REPO, capture_output=True, text=True, check=True,
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        check=True,
     ).stdout.split()
     sent = {path for path in tracked if in_context(path)}
     # Every COPY source of the builder is in the context.

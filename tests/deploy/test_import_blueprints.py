@@ -16,8 +16,8 @@ from typing import Annotated
 import pytest
 import uvicorn
 from fastapi import Depends, FastAPI, File, HTTPException, UploadFile
-
 from ladder_runtime.auth import Principal, Scopes, TokenIssuer, require_scopes
+
 from tests.deploy.support import REPO
 
 SECRET = "test-secret-" + "x" * 40

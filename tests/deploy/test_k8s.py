@@ -10,9 +10,10 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-
+from ladder_contracts import REGISTRY
 from ladder_runtime.auth import TokenIssuer
 from ladder_runtime.consumer import dead_letter_topic
+
 from tests.deploy.support import (
     KUBERNETES_VERSIONS,
     Manifests,
@@ -27,7 +28,6 @@ from tests.deploy.support import (
     service_names,
     settings_env_names,
 )
-from ladder_contracts import REGISTRY
 
 OVERLAYS = ("dev", "prod")
 APP_NAMESPACE = {"dev": "ladder-dev", "prod": "ladder"}
@@ -44,7 +44,9 @@ K8S_DEFAULTED = {
 EXTERNAL_SECRETS = {
     "ladder-auth": {"LADDER_AUTH_SECRET": "p" * 48},
     **{
-        f"ladder-{name}-database": {"DATABASE_URL": f"postgresql+asyncpg://ladder_{name}:secret@db.example:5432/ladder_{name}"}
+        f"ladder-{name}-database": {
+            "DATABASE_URL": f"postgresql+asyncpg://ladder_{name}:secret@db.example:5432/ladder_{name}"
+        }
         for name in service_names()
     },
 }
@@ -95,7 +97,9 @@ def test_the_schema_checks_catch_mistakes(overlays: dict[str, Manifests]) -> Non
     broken_topic["spec"]["replicas"] = 0
     broken_scaler = copy.deepcopy(docs[("ScaledObject", "ladder-evidence")])
     broken_scaler["spec"]["scaleTargetRef"]["nmae"] = "x"
-    broken_scaler["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]["policies"][0]["type"] = 3
+    broken_scaler["spec"]["advanced"]["horizontalPodAutoscalerConfig"]["behavior"]["scaleDown"]["policies"][0][
+        "type"
+    ] = 3
     for broken in (broken_deployment, broken_topic, broken_scaler):
         assert kubernetes_errors(broken, "latest"), f"{broken['kind']}: the mistake went unnoticed"
 
@@ -105,7 +109,9 @@ def test_the_schema_checks_catch_mistakes(overlays: dict[str, Manifests]) -> Non
 
 @PARAMS
 @PARAMS_SERVICE
-def test_deployment_runs_the_image_and_cli_of_its_service(overlays: dict[str, Manifests], overlay: str, service: str) -> None:
+def test_deployment_runs_the_image_and_cli_of_its_service(
+    overlays: dict[str, Manifests], overlay: str, service: str
+) -> None:
     manifests = overlays[overlay]
     template = pod(manifests, "Deployment", f"ladder-{service}")
     app, migrate = template.container("app"), template.container("migrate")
@@ -181,7 +187,9 @@ def test_namespaces_enforce_the_restricted_pod_security_profile(overlays: dict[s
 
 @PARAMS
 @PARAMS_SERVICE
-def test_service_and_pdb_select_the_serving_pods_only(overlays: dict[str, Manifests], overlay: str, service: str) -> None:
+def test_service_and_pdb_select_the_serving_pods_only(
+    overlays: dict[str, Manifests], overlay: str, service: str
+) -> None:
     manifests = overlays[overlay]
     namespace = APP_NAMESPACE[overlay]
     serving = pod(manifests, "Deployment", f"ladder-{service}").labels
@@ -190,7 +198,12 @@ def test_service_and_pdb_select_the_serving_pods_only(overlays: dict[str, Manife
     svc = manifests.get("Service", f"ladder-{service}", namespace)
     pdb = manifests.get("PodDisruptionBudget", f"ladder-{service}", namespace)
     selector = deployment(manifests, overlay, service)["spec"]["selector"]["matchLabels"]
-    for name, chosen in (("Service", svc["spec"]["selector"]), ("PDB", pdb["spec"]["selector"]["matchLabels"]), ("Deployment", selector)):
+    selectors = {
+        "Service": svc["spec"]["selector"],
+        "PodDisruptionBudget": pdb["spec"]["selector"]["matchLabels"],
+        "Deployment": selector,
+    }
+    for name, chosen in selectors.items():
         assert chosen.items() <= serving.items(), f"{name} misses the serving pods"
         assert not chosen.items() <= migrating.items(), f"{name} selects the migration Job's pods"
         assert not any(chosen.items() <= labels.items() for labels in others), f"{name} selects another workload"
@@ -235,7 +248,9 @@ def test_every_reference_resolves(overlays: dict[str, Manifests], overlay: str) 
         if account:
             assert manifests.get("ServiceAccount", account, template.namespace), f"{where}: no ServiceAccount {account}"
         for container in template.containers():
-            container_environment(manifests, template.namespace, container, external(overlay))  # raises on a dangling ref
+            container_environment(
+                manifests, template.namespace, container, external(overlay)
+            )  # raises on a dangling ref
         for volume in template.spec.get("volumes", []):
             if "configMap" in volume:
                 assert manifests.get("ConfigMap", volume["configMap"]["name"], template.namespace), where
@@ -278,13 +293,17 @@ def test_every_topic_is_a_kafka_topic_of_the_services_cluster(
     assert set(topics) <= needed, f"KafkaTopics nobody uses: {sorted(set(topics) - needed)}"
     for name, topic in topics.items():
         meta = topic["metadata"]
-        assert meta["labels"]["strimzi.io/cluster"] == cluster, f"{name}: the Topic Operator of {cluster} would ignore it"
+        assert meta["labels"]["strimzi.io/cluster"] == cluster, (
+            f"{name}: the Topic Operator of {cluster} would ignore it"
+        )
         assert meta["namespace"] == namespace, f"{name}: KafkaTopics live with their cluster"
         assert meta["annotations"]["argocd.argoproj.io/sync-options"] == "Prune=false", "never deleted by a prune"
         config, replicas = topic["spec"]["config"], topic["spec"]["replicas"]
         assert 1 <= config["min.insync.replicas"] <= max(1, replicas - 1) or replicas == 1, name
         if overlay == "prod":
-            assert replicas == 3 and config["min.insync.replicas"] == 2, f"{name}: survives one broker down with acks=all"
+            assert replicas == 3 and config["min.insync.replicas"] == 2, (
+                f"{name}: survives one broker down with acks=all"
+            )
 
 
 @PARAMS
@@ -365,13 +384,18 @@ def test_default_deny_then_exactly_what_ladder_needs(overlays: dict[str, Manifes
     manifests = overlays[overlay]
     namespace = APP_NAMESPACE[overlay]
     deny = [
-        p for p in manifests.of_kind("NetworkPolicy")
-        if p["spec"]["podSelector"] == {} and set(p["spec"]["policyTypes"]) == {"Ingress", "Egress"}
-        and not p["spec"].get("ingress") and not p["spec"].get("egress")
+        p
+        for p in manifests.of_kind("NetworkPolicy")
+        if p["spec"]["podSelector"] == {}
+        and set(p["spec"]["policyTypes"]) == {"Ingress", "Egress"}
+        and not p["spec"].get("ingress")
+        and not p["spec"].get("egress")
     ]
     assert len(deny) == 1, "one default-deny policy"
     cluster, kafka_namespace, kafka_port = bootstrap_location(manifests, overlay)
-    broker = Peer(kafka_namespace, {"strimzi.io/cluster": cluster, "strimzi.io/kind": "Kafka", "strimzi.io/broker-role": "true"})
+    broker = Peer(
+        kafka_namespace, {"strimzi.io/cluster": cluster, "strimzi.io/kind": "Kafka", "strimzi.io/broker-role": "true"}
+    )
     dns = Peer("kube-system", {"k8s-app": "kube-dns"})
     for template in ladder_pods(manifests):
         me = Peer(namespace, template.labels)
@@ -385,9 +409,9 @@ def test_default_deny_then_exactly_what_ladder_needs(overlays: dict[str, Manifes
             assert egress_allowed(manifests, me, db_peer, database.port or 5432), f"{where} -> PostgreSQL"
             assert ingress_allowed(manifests, db_peer, me, database.port or 5432), f"PostgreSQL <- {where}"
         else:  # production: a PostgreSQL outside the namespace
-            assert any(
-                egress_allowed(manifests, me, Peer(ns, {}), 5432) for ns in ("postgres",)
-            ), f"{where} -> PostgreSQL"
+            assert any(egress_allowed(manifests, me, Peer(ns, {}), 5432) for ns in ("postgres",)), (
+                f"{where} -> PostgreSQL"
+            )
         serving = template.kind == "Deployment"
         assert egress_allowed(manifests, me, broker, kafka_port) == serving, f"{where} -> Kafka"
         if serving:

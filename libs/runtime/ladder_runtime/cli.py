@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 from datetime import datetime
 from pathlib import Path
 
@@ -37,8 +38,9 @@ def token(
     scope: list[str] = typer.Option(None, help="Scopes to grant (repeat); default: all"),
     data_dir: Path = DATA_DIR,
 ) -> None:
-    """Mint a bearer token signed with the embedded stack's key."""
-    issuer = TokenIssuer(stack.auth_secret(data_dir))
+    """Mint a bearer token: signed with LADDER_AUTH_SECRET when set, else the embedded stack's key."""
+    secret = os.environ.get("LADDER_AUTH_SECRET") or stack.auth_secret(data_dir)
+    issuer = TokenIssuer(secret)
     typer.echo(issuer.issue(subject, scope or ALL_SCOPES))
 
 

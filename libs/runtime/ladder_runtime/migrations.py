@@ -9,18 +9,21 @@ own tables under ``alembic_version``. A service's ``migrations/env.py`` is just
 from __future__ import annotations
 
 import asyncio
+import contextlib
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
 
 from alembic import command, context
 from alembic.config import Config
-from sqlalchemy import MetaData, pool
-from sqlalchemy.engine import Connection
-from sqlalchemy.ext.asyncio import async_engine_from_config
+from sqlalchemy import MetaData, pool, text
+from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.ext.asyncio import AsyncConnection, AsyncEngine, async_engine_from_config, create_async_engine
 
 from ladder_runtime.db import async_url
 
 KIT_VERSION_TABLE = "ladder_kit_version"
+MIGRATION_LOCK_KEY = 0x1ADD3_0001  # one key for every Ladder database: each lives in its own database
 
 
 def alembic_config(database_url: str, script_location: Path | str, *, version_table: str = "alembic_version") -> Config:
@@ -36,15 +39,47 @@ def kit_script_location() -> Path:
 
 
 def upgrade(database_url: str, service_script_location: Path | str) -> None:
-    """Bring a service database to head: kit tables first, then the service's own."""
-    if async_url(database_url).startswith("sqlite"):
-        from sqlalchemy.engine import make_url
+    """Bring a service database to head: kit tables first, then the service's own.
 
-        database = make_url(async_url(database_url)).database
-        if database and database != ":memory:":
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+    Safe to run from several pods at once (a migration Job and initContainers):
+    on PostgreSQL they take turns under an advisory lock.
+    """
+    url = make_url(async_url(database_url))
+    if url.get_backend_name() == "sqlite":
+        if url.database and url.database != ":memory:":
+            Path(url.database).parent.mkdir(parents=True, exist_ok=True)
+        _upgrade_chains(database_url, service_script_location)
+        return
+    with _migration_lock(database_url):
+        _upgrade_chains(database_url, service_script_location)
+
+
+def _upgrade_chains(database_url: str, service_script_location: Path | str) -> None:
     command.upgrade(alembic_config(database_url, kit_script_location(), version_table=KIT_VERSION_TABLE), "head")
     command.upgrade(alembic_config(database_url, service_script_location), "head")
+
+
+@contextlib.contextmanager
+def _migration_lock(database_url: str) -> Iterator[None]:
+    async def acquire() -> tuple[AsyncEngine, AsyncConnection]:
+        engine = create_async_engine(async_url(database_url), poolclass=pool.NullPool)
+        connection = await engine.connect()
+        await connection.execute(text("SELECT pg_advisory_lock(:key)"), {"key": MIGRATION_LOCK_KEY})
+        return engine, connection
+
+    async def release(engine: AsyncEngine, connection: AsyncConnection) -> None:
+        await connection.close()  # ends the session, and with it the lock
+        await engine.dispose()
+
+    loop = asyncio.new_event_loop()
+    try:
+        engine, connection = loop.run_until_complete(acquire())
+        try:
+            yield
+        finally:
+            loop.run_until_complete(release(engine, connection))
+    finally:
+        loop.close()
 
 
 def run_env(target_metadata: MetaData | None) -> None:
