@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable
 from datetime import UTC, datetime
 from typing import Any, Protocol, Self
 
-from sqlalchemy import insert
+from sqlalchemy import delete, insert
 from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.ext.asyncio import AsyncSession, async_sessionmaker
 
@@ -107,6 +107,16 @@ class SqlUnitOfWork:
     async def rollback(self) -> None:
         self._pending = []
         await self.session.rollback()
+
+    async def erase_outbox_records(self, *, topic: str, key: str) -> int:
+        """For erasure: delete this service's outbox rows of ``topic`` keyed by ``key``, published or not.
+
+        Published rows would otherwise keep the person's data here until the
+        relay's retention cleanup; unpublished ones need not reach consumers who
+        are about to be told to erase the person anyway.
+        """
+        deleted = await self.session.execute(delete(outbox).where(outbox.c.topic == topic, outbox.c.message_key == key))
+        return deleted.rowcount
 
     async def claim(self, consumer: str, event_id: str, event_type: str) -> bool:
         """Mark an incoming event processed by ``consumer`` in this transaction.

@@ -1,8 +1,6 @@
-from sqlalchemy import delete
 from sqlalchemy.ext.asyncio import AsyncSession
 
 from ladder_runtime.role_replica import RoleReplica
-from ladder_runtime.store.tables import outbox
 from ladder_runtime.uow import SqlUnitOfWork
 
 from ladder_evidence.store.repository import EvidenceRepository, RoleAssignments
@@ -21,13 +19,3 @@ class EvidenceUnitOfWork(SqlUnitOfWork):
 
     def repositories(self):
         return (self.evidence,)
-
-    async def erase_outbox_records(self, *, topic: str, key: str) -> int:
-        """Delete this service's outbox rows of ``topic`` keyed by ``key``, published or not.
-
-        For erasure: published rows would otherwise keep the person's data here
-        until the relay's retention cleanup; unpublished ones need not reach
-        consumers who are about to be told to erase the person anyway.
-        """
-        deleted = await self.session.execute(delete(outbox).where(outbox.c.topic == topic, outbox.c.message_key == key))
-        return deleted.rowcount
