@@ -17,7 +17,7 @@ import os
 import secrets
 import socket
 import uuid
-from collections.abc import AsyncIterator, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -78,30 +78,57 @@ async def _admin_execute(statement: str) -> None:
         await conn.close()
 
 
-@pytest.fixture(params=["sqlite", "postgresql"])
-async def new_database(request: pytest.FixtureRequest, tmp_path: Path):
-    """Factory of fresh, empty databases on one backend: SQLite files, or PostgreSQL databases of their own."""
-    from sqlalchemy.engine import make_url
+BACKENDS = ["sqlite", "postgresql"]
 
-    created: list[str] = []
-    if request.param == "postgresql" and not _postgres_reachable():
-        if os.environ.get("CI"):
-            pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} and CI needs it")
-        pytest.skip("PostgreSQL not reachable")
 
-    async def create(label: str = "store") -> str:
-        if request.param == "sqlite":
-            return f"sqlite+aiosqlite:///{tmp_path / f'{label}.db'}"
+class TestDatabases:
+    """Fresh, empty databases on one backend: SQLite files, or PostgreSQL databases of their own."""
+
+    def __init__(self, backend: str, folder: Path) -> None:
+        self.backend = backend
+        self._folder = folder
+        self._created: list[str] = []
+
+    @classmethod
+    def for_backend(cls, backend: str, folder: Path) -> TestDatabases:
+        if backend == "postgresql" and not _postgres_reachable():
+            if os.environ.get("CI"):
+                pytest.fail(f"PostgreSQL is not reachable at {POSTGRES_ADMIN_URL} and CI needs it")
+            pytest.skip("PostgreSQL not reachable")
+        return cls(backend, folder)
+
+    async def create(self, label: str = "store") -> str:
+        from sqlalchemy.engine import make_url
+
+        if self.backend == "sqlite":
+            return f"sqlite+aiosqlite:///{self._folder / f'{label}.db'}"
         name = f"ladder_test_{label}_{uuid.uuid4().hex[:10]}"
         await _admin_execute(f'CREATE DATABASE "{name}"')
-        created.append(name)
+        self._created.append(name)
         return make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=name).render_as_string(
             hide_password=False
         )
 
-    yield create
-    for name in created:
-        await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+    async def drop_all(self) -> None:
+        for name in self._created:
+            await _admin_execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        self._created.clear()
+
+
+@pytest.fixture(params=BACKENDS)
+async def new_database(request: pytest.FixtureRequest, tmp_path: Path):
+    """Per test: a factory of fresh databases (``await new_database("label")``)."""
+    databases = TestDatabases.for_backend(request.param, tmp_path)
+    yield databases.create
+    await databases.drop_all()
+
+
+@pytest.fixture(scope="module", params=BACKENDS)
+async def module_databases(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory):
+    """Per module: for services that the tests of a module share (a service start costs seconds)."""
+    databases = TestDatabases.for_backend(request.param, tmp_path_factory.mktemp(f"db-{request.param}"))
+    yield databases
+    await databases.drop_all()
 
 
 @pytest.fixture
@@ -114,23 +141,30 @@ def auth_secret() -> str:
     return secrets.token_urlsafe(48)
 
 
+def service_settings(service_name: str, *, kafka_bootstrap: str, data_dir: Path, **overrides: object) -> ServiceSettings:
+    """Settings for one service under test: quick to join, quick to retry; keyword arguments override."""
+    values: dict[str, object] = {
+        "service_name": service_name,
+        "data_dir": data_dir,
+        "kafka_bootstrap_servers": kafka_bootstrap,
+        "auth_secret": secrets.token_urlsafe(48),
+        "trace_file": data_dir / "traces.jsonl",
+        "outbox_poll_interval_s": 0.5,
+        "kafka_session_timeout_ms": 6000,
+        "consumer_retry_backoff_max_s": 1.0,
+        "http_port": free_port(),
+    } | overrides
+    return ServiceSettings.model_validate(values)
+
+
 @pytest.fixture
 def make_settings(kafka_bootstrap: str, tmp_path: Path, auth_secret: str):
-    """Settings for one service under test; keyword arguments override."""
+    """Settings for a service of this test (services of one test share the signing key and trace file)."""
 
     def build(service_name: str, **overrides: object) -> ServiceSettings:
-        values: dict[str, object] = {
-            "service_name": service_name,
-            "data_dir": tmp_path,
-            "kafka_bootstrap_servers": kafka_bootstrap,
-            "auth_secret": auth_secret,
-            "trace_file": tmp_path / "traces.jsonl",
-            "outbox_poll_interval_s": 0.5,
-            "kafka_session_timeout_ms": 6000,
-            "consumer_retry_backoff_max_s": 1.0,
-            "http_port": free_port(),
-        } | overrides
-        return ServiceSettings.model_validate({k: v for k, v in values.items()})
+        return service_settings(
+            service_name, kafka_bootstrap=kafka_bootstrap, data_dir=tmp_path, **({"auth_secret": auth_secret} | overrides)
+        )
 
     return build
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import json
-import secrets
 import uuid
 from datetime import UTC, datetime
 from pathlib import Path
@@ -18,7 +17,6 @@ from pathlib import Path
 import jsonschema
 import pytest
 from sqlalchemy import func, select
-from sqlalchemy.engine import make_url
 
 from ladder_assessment.bootstrap import bootstrap as assessment_bootstrap
 from ladder_contracts import CloudEvent
@@ -28,10 +26,8 @@ from ladder_contracts.events.roles import RoleChangeOrigin, RoleUpdatedV1
 from ladder_contracts.inputs.interviews import ScorecardSubmittedV1
 from ladder_contracts.role import Competency, InterviewExercise, Role, RoleSource, Scenario, ScorecardDimension
 from ladder_runtime.auth import Scopes
-from ladder_runtime.embedded import free_port
-from ladder_runtime.settings import ServiceSettings
 from ladder_runtime.store.tables import outbox
-from tests.conftest import POSTGRES_ADMIN_URL, _admin_execute, _postgres_reachable, eventually
+from tests.conftest import eventually, service_settings
 from tests.kafka_tools import header, produce_raw, read_topic
 from tests.service_harness import running_service
 
@@ -46,43 +42,18 @@ RUBRIC = ("coding", "system-design", "communication")
 # --- one running service per backend for the whole module --------------------------------
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-async def assessment(request, kafka_bootstrap, tmp_path_factory):
+@pytest.fixture(scope="module")
+async def assessment(module_databases, kafka_bootstrap, tmp_path_factory):
     """Starting a service (migrations, consumer group join) takes seconds, so the tests of this
-    module share one per backend and keep apart by using ids of their own.
-
-    conftest's ``new_database`` and ``make_settings`` are function-scoped, hence this fixture
-    builds the same things for module scope.
-    """
-    data_dir = tmp_path_factory.mktemp(f"assessment-{request.param}")
-    database = None
-    if request.param == "sqlite":
-        database_url = f"sqlite+aiosqlite:///{data_dir / 'assessment.db'}"
-    else:
-        if not _postgres_reachable():
-            pytest.skip("PostgreSQL not reachable")
-        database = f"ladder_test_assessment_{uuid.uuid4().hex[:10]}"
-        await _admin_execute(f'CREATE DATABASE "{database}"')
-        url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=database)
-        database_url = url.render_as_string(hide_password=False)
-    settings = ServiceSettings(
-        service_name="assessment",
-        data_dir=data_dir,
-        database_url=database_url,
-        kafka_bootstrap_servers=kafka_bootstrap,
-        auth_secret=secrets.token_urlsafe(48),
-        trace_file=data_dir / "traces.jsonl",
-        outbox_poll_interval_s=0.5,
-        kafka_session_timeout_ms=6000,
-        consumer_retry_backoff_max_s=1.0,
-        http_port=free_port(),
+    module share one per backend and keep apart by using ids of their own."""
+    settings = service_settings(
+        "assessment",
+        kafka_bootstrap=kafka_bootstrap,
+        data_dir=tmp_path_factory.mktemp("assessment"),
+        database_url=await module_databases.create("assessment"),
     )
-    try:
-        async with running_service(assessment_bootstrap, settings) as service:
-            yield service
-    finally:
-        if database:
-            await _admin_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    async with running_service(assessment_bootstrap, settings) as service:
+        yield service
 
 
 # --- roles onto the topic ------------------------------------------------------------------

@@ -12,7 +12,6 @@ import asyncio
 import contextlib
 import hashlib
 import json
-import secrets
 import uuid
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -48,10 +47,8 @@ from ladder_contracts.role import Competency, Kpi, PromotionCriterion, Role, Rol
 from ladder_evidence.bootstrap import bootstrap as evidence_bootstrap
 from ladder_evidence.store.tables import evidence_items
 from ladder_runtime.auth import Scopes
-from ladder_runtime.embedded import free_port
-from ladder_runtime.settings import ServiceSettings
 from ladder_runtime.store.tables import inbox, outbox
-from tests.conftest import POSTGRES_ADMIN_URL, _admin_execute, _postgres_reachable, eventually
+from tests.conftest import eventually, service_settings
 from tests.kafka_tools import header, produce_raw, read_topic
 from tests.service_harness import running_service
 
@@ -96,50 +93,22 @@ ROLE = Role(
 # -- the service, once per backend ---------------------------------------------------
 
 
-@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
-async def evidence(request, kafka_bootstrap, tmp_path_factory):
-    data_dir = tmp_path_factory.mktemp(f"evidence-{request.param}")
-    if request.param == "sqlite":
-        database_url, database = f"sqlite+aiosqlite:///{data_dir / 'evidence.db'}", None
-    else:
-        if not _postgres_reachable():
-            pytest.skip("PostgreSQL not reachable")
-        from sqlalchemy.engine import make_url
-
-        database = f"ladder_test_evidence_{uuid.uuid4().hex[:10]}"
-        await _admin_execute(f'CREATE DATABASE "{database}"')
-        database_url = make_url(POSTGRES_ADMIN_URL).set(drivername="postgresql+asyncpg", database=database).render_as_string(
-            hide_password=False
-        )
-    # conftest's make_settings and new_database are per test; this service lives for the module.
-    settings = ServiceSettings.model_validate(
-        {
-            "service_name": "evidence",
-            "data_dir": data_dir,
-            "database_url": database_url,
-            "kafka_bootstrap_servers": kafka_bootstrap,
-            "auth_secret": secrets.token_urlsafe(48),
-            "trace_file": data_dir / "traces.jsonl",
-            "outbox_poll_interval_s": 0.5,
-            "kafka_session_timeout_ms": 6000,
-            "consumer_retry_backoff_max_s": 1.0,
-            "http_port": free_port(),
-        }
+@pytest.fixture(scope="module")
+async def evidence(module_databases, kafka_bootstrap, tmp_path_factory):
+    settings = service_settings(
+        "evidence",
+        kafka_bootstrap=kafka_bootstrap,
+        data_dir=tmp_path_factory.mktemp("evidence"),
+        database_url=await module_databases.create("evidence"),
     )
-    try:
-        async with running_service(evidence_bootstrap, settings) as service:
-            await produce(
-                kafka_bootstrap,
-                RoleUpdatedV1(
-                    role=ROLE, role_version=1, changes=[], origin=RoleChangeOrigin.IMPORT, updated_at=datetime.now(UTC)
-                ),
-                source="/ladder/roles",
-            )
-            await eventually(lambda: _replicated(service), message="the role replicated")
-            yield service
-    finally:
-        if database:
-            await _admin_execute(f'DROP DATABASE IF EXISTS "{database}" WITH (FORCE)')
+    async with running_service(evidence_bootstrap, settings) as service:
+        await produce(
+            kafka_bootstrap,
+            RoleUpdatedV1(role=ROLE, role_version=1, changes=[], origin=RoleChangeOrigin.IMPORT, updated_at=datetime.now(UTC)),
+            source="/ladder/roles",
+        )
+        await eventually(lambda: _replicated(service), message="the role replicated")
+        yield service
 
 
 class TopicRecorder:
