@@ -78,9 +78,14 @@ class RoleReplica:
         row = (await self._session.execute(query)).one_or_none()
         return (row.version, Role.model_validate(row.role)) if row else None
 
+    async def latest_version(self, role_id: str) -> int | None:
+        table = self._table
+        return (await self._session.execute(select(func.max(table.c.version)).where(table.c.role_id == role_id))).scalar()
+
     async def latest_versions(self) -> dict[str, int]:
-        rows = await self._session.execute(select(self._table.c.role_id, func.max(self._table.c.version)).group_by(self._table.c.role_id))
-        return dict(rows.tuples().all())
+        table = self._table
+        rows = await self._session.execute(select(table.c.role_id, func.max(table.c.version)).group_by(table.c.role_id))
+        return {role_id: version for role_id, version in rows.all()}
 
 
 async def remember_role_version(event: CloudEvent[RoleUpdatedV1], uow) -> None:

@@ -14,7 +14,7 @@ async def pinned_role(uow: AssessmentUnitOfWork, role_id: str, version: int | No
     """``version`` of the role from the service's replica, or its latest known version when None."""
     found = await uow.roles.get(role_id, version)
     if found is None:
-        raise UnknownRoleVersion(role_id, version, (await uow.roles.latest_versions()).get(role_id))
+        raise UnknownRoleVersion(role_id, version, await uow.roles.latest_version(role_id))
     return found
 
 
