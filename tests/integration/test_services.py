@@ -134,6 +134,7 @@ async def test_one_trace_spans_http_relay_and_consumer(roles, assessment):
         return in_trace if relay and consumed else None
 
     in_trace = await eventually(spans_of_the_request, message="HTTP, relay and consumer spans in one trace")
+    assert in_trace[0]["trace_id"] == response.headers["x-trace-id"]  # the caller is told its trace
     by_id = {s["span_id"]: s for s in in_trace}
     consumer = next(s for s in in_trace if s["service"] == "assessment" and "process" in s["name"])
     ancestry = []

@@ -18,6 +18,7 @@ from typing import Any
 
 from fastapi import APIRouter, FastAPI, Request
 from fastapi.responses import JSONResponse, PlainTextResponse
+from opentelemetry import trace
 from opentelemetry.instrumentation.fastapi import FastAPIInstrumentor
 from prometheus_client import CONTENT_TYPE_LATEST, generate_latest
 from sqlalchemy import text
@@ -231,6 +232,15 @@ class ServiceRuntime:
         @app.get("/metrics", tags=["health"], summary="Prometheus metrics", response_class=PlainTextResponse)
         async def metrics() -> PlainTextResponse:
             return PlainTextResponse(generate_latest(runtime.metrics.registry), media_type=CONTENT_TYPE_LATEST)
+
+        @app.middleware("http")
+        async def trace_id_header(request: Request, call_next):
+            # Lets a caller (or a person with curl) find the request's trace: `ladder traces show <id>`.
+            response = await call_next(request)
+            context = trace.get_current_span().get_span_context()
+            if context.is_valid:
+                response.headers["x-trace-id"] = trace.format_trace_id(context.trace_id)
+            return response
 
         for error_type, status in self.spec.error_statuses.items():
             app.add_exception_handler(error_type, _error_response(status))
