@@ -7,11 +7,13 @@ import os
 from datetime import datetime
 from pathlib import Path
 
+import httpx
 import typer
 
 from ladder_runtime import stack
 from ladder_runtime.auth import ALL_SCOPES, TokenIssuer
 from ladder_runtime.consumer import dead_letter_topic
+from ladder_runtime.journey import Journey
 from ladder_runtime.dead_letter_tools import read_dead_letters, replay_dead_letters, rewind_consumer_group
 from ladder_runtime.telemetry import list_traces, read_spans, render_trace_tree
 
@@ -30,6 +32,27 @@ def up(
 ) -> None:
     """Start broker and all four services; stay up until Ctrl-C."""
     raise typer.Exit(stack.run(data_dir, seeds if seeds.exists() else None, kafka_port))
+
+
+@app.command()
+def demo(
+    data_dir: Path = DATA_DIR,
+    seeds: Path = typer.Option(Path("../shared/seeds"), help="Folder of role blueprints"),
+    bootstrap_servers: str = typer.Option("127.0.0.1:9092", "--bootstrap-servers", envvar="KAFKA_BOOTSTRAP_SERVERS"),
+) -> None:
+    """Drive the whole journey against the running system (`./run up` in another terminal)."""
+
+    async def run() -> None:
+        secret = os.environ.get("LADDER_AUTH_SECRET") or stack.auth_secret(data_dir)
+        clients = {s.name: httpx.AsyncClient(base_url=s.url, timeout=30) for s in stack.SERVICES}
+        try:
+            result = await Journey(clients, kafka_bootstrap=bootstrap_servers, tokens=TokenIssuer(secret), seeds=seeds).run()
+        finally:
+            for client in clients.values():
+                await client.aclose()
+        typer.echo(f"\nOne trace across the services: uv run ladder traces show {result.import_trace_id}")
+
+    asyncio.run(run())
 
 
 @app.command()
