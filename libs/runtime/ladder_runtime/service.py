@@ -11,7 +11,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from collections.abc import AsyncIterator, Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -106,6 +106,11 @@ class ServiceRuntime:
         self.token_issuer = TokenIssuer(secret) if secret else None
         self.broker_connected = asyncio.Event()
         self._tasks: list[asyncio.Task[None]] = []
+        self._background: list[tuple[str, Callable[[], Awaitable[None]]]] = []
+
+    def run_in_background(self, name: str, work: Callable[[], Awaitable[None]]) -> None:
+        """A service's own long-running loop (e.g. a batch worker): started and cancelled with the service."""
+        self._background.append((name, work))
 
     # -- composition helpers -------------------------------------------------
 
@@ -132,6 +137,8 @@ class ServiceRuntime:
     async def start(self) -> None:
         """Start without waiting for Kafka: HTTP and the outbox work while the broker is away."""
         self._tasks.append(asyncio.create_task(self._connect_broker(), name=f"{self.spec.name}-broker"))
+        for name, work in self._background:
+            self._tasks.append(asyncio.create_task(work(), name=f"{self.spec.name}-{name}"))
 
     async def connect_publisher(self) -> None:
         """Producer only, for commands that publish what they recorded and exit."""

@@ -42,4 +42,5 @@ def bootstrap(
     worker = ReevaluationWorker(runtime, progression)
     context.on_reevaluation_enqueued = worker.wake
     runtime.state["reevaluation_worker"] = worker
+    runtime.run_in_background("reevaluation", worker.run)
     return runtime

@@ -20,7 +20,6 @@ from ladder_contracts.envelope import OpaqueId
 from ladder_runtime.auth import Principal, Scopes, require_scopes
 from ladder_runtime.service import ServiceRuntime, request_runtime
 
-from ladder_progression.api.reevaluation_worker import reevaluation_lifespan
 from ladder_progression.domain.engine import Thresholds
 from ladder_progression.domain.errors import ReadinessNotFound, TrackNotFound
 from ladder_progression.domain.track import Cause
@@ -28,7 +27,7 @@ from ladder_progression.handlers.roles import THRESHOLDS_SET, SetThresholds, set
 from ladder_progression.handlers.tracks import TARGET_CHOSEN, ChooseTarget, choose_target
 from ladder_progression.store import queries
 
-router = APIRouter(prefix="/v1", tags=["progression"], lifespan=reevaluation_lifespan)
+router = APIRouter(prefix="/v1", tags=["progression"])
 
 PersonId = Annotated[str, Path(pattern=r"^[A-Za-z0-9][A-Za-z0-9._:@-]*$", max_length=128, description="Opaque person id")]
 RoleId = Annotated[str, Path(pattern=r"^[a-z0-9]+(?:-[a-z0-9]+)*$", max_length=128, description="Role id (slug)")]

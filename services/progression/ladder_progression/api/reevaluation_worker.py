@@ -7,7 +7,7 @@ interleaves with consumption: each batch is one short transaction (SQLite
 hands the write lock over between batches) and the loop yields to the event
 loop after each. Work items are rows, so a crash resumes at the cursor.
 
-It starts and stops with the HTTP app (a router lifespan), is woken right
+It runs as the service's background task (started and stopped with it), is woken right
 after a transaction that recorded work commits, and also polls, for work a
 crashed process or another replica left behind.
 """
@@ -17,9 +17,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
-from collections.abc import AsyncIterator
 
-from fastapi import FastAPI
 from opentelemetry import context as otel_context
 from opentelemetry import trace
 
@@ -83,17 +81,3 @@ class ReevaluationWorker:
         self.batches_total += 1
         self.people_total += done.people
         return done
-
-
-@contextlib.asynccontextmanager
-async def reevaluation_lifespan(app: FastAPI) -> AsyncIterator[None]:
-    """Router lifespan: the worker runs while the service's HTTP app does."""
-    runtime: ServiceRuntime = app.state.runtime
-    worker: ReevaluationWorker = runtime.state["reevaluation_worker"]
-    task = asyncio.create_task(worker.run(), name=f"{runtime.spec.name}-reevaluation")
-    try:
-        yield
-    finally:
-        task.cancel()
-        with contextlib.suppress(asyncio.CancelledError):
-            await task

@@ -93,14 +93,3 @@ class RoleRepository:
         await self._session.execute(
             insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
         )
-        await self._index_terms(lineage.role_id, lineage.latest)
-
-    async def _index_terms(self, role_id: str, role: Role) -> None:
-        """Search terms of the latest version: title, competency and KPI names and ids."""
-        terms = {("title", role.title.lower())}
-        terms |= {("competency", term) for c in role.competencies for term in (c.id, c.name.lower()[:300])}
-        terms |= {("kpi", term) for k in role.kpis for term in (k.id, k.name.lower()[:300])}
-        await self._session.execute(delete(role_terms).where(role_terms.c.role_id == role_id))
-        await self._session.execute(
-            insert(role_terms), [{"role_id": role_id, "kind": kind, "term": term} for kind, term in sorted(terms)]
-        )
