@@ -20,6 +20,7 @@ from ladder_contracts.events.assessment import AssessorRole
 from ladder_contracts.events.evidence import CorrectionReason, EvidenceCorrectedV1, EvidenceRetractedV1, RetractionReason
 from ladder_progression.bootstrap import NAME, bootstrap
 from ladder_runtime.dead_letter_tools import rewind_consumer_group
+from ladder_runtime.embedded import EmbeddedKafka, free_port
 from ladder_runtime.store.tables import inbox
 from tests.conftest import eventually
 from tests.integration.test_progression import (
@@ -38,6 +39,14 @@ from tests.integration.test_progression import (
 from tests.service_harness import running_service
 
 DETERMINISTIC = ("band", "score", "as_of", "current_role", "target_role", "target_level", "capped_by", "top_gaps", "thresholds")
+
+
+@pytest.fixture
+def kafka_bootstrap():
+    """A broker of this test's own: replay means reading the topics from their start, and the
+    session's shared topics hold every other test's events too."""
+    with EmbeddedKafka(port=free_port()) as broker:
+        yield broker.bootstrap_servers
 
 
 @pytest.fixture

@@ -118,6 +118,11 @@ class EventConsumer:
         self._transient_retry_window_s = transient_retry_window_s
         self.stats = ConsumerStats()
         self._metrics = metrics
+        self._stopping = asyncio.Event()
+
+    def stop_retrying(self) -> None:
+        """On shutdown: a record being retried is handed back (nacked) at once instead of waiting out its backoff."""
+        self._stopping.set()
 
     @property
     def topics(self) -> list[str]:
@@ -209,7 +214,11 @@ class EventConsumer:
                     return False
                 delay = min(self._max_backoff_s, 0.1 * 2**attempt)
                 log.warning("handler attempt %d for %s failed (%r); retrying in %.1fs", attempt, event.id, exc, delay)
-                await asyncio.sleep(delay)
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), delay)
+                    return False  # stopping: the next owner of the partition gets the record
+                except TimeoutError:
+                    pass
 
 
     def _observe_lag(self, consumer: Any, record: Any) -> None:

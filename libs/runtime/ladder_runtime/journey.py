@@ -203,10 +203,12 @@ class Journey:
         self._say(f"   progression opened a track: {track['current_role']['role_id']} -> {track['target_role']['role_id']}")
 
     async def _track(self) -> dict[str, Any] | None:
+        """The track once it has a target (set from the career path when progression has the role)."""
         response = await self._http["progression"].get(
             f"/v1/people/{self.person_id}/track", headers=self._auth(MANAGER, Scopes.PEOPLE_READ)
         )
-        return response.json() if response.status_code == 200 else None
+        track = response.json() if response.status_code == 200 else None
+        return track if track and track.get("target_role") else None
 
     async def _readiness(self) -> dict[str, Any] | None:
         response = await self._http["progression"].get(

@@ -171,6 +171,7 @@ class ServiceRuntime:
         await self.relay.run()
 
     async def stop(self) -> None:
+        self.consumer.stop_retrying()
         for task in self._tasks:
             task.cancel()
         for task in self._tasks:
