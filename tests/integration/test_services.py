@@ -175,11 +175,12 @@ async def test_metrics_show_outbox_consumption_and_handler_latency(roles, assess
 
     assessment_metrics = await eventually(consumed, message="assessment handler histogram")
     assert 'ladder_consumer_lag{partition="' in assessment_metrics and 'topic="ladder.role-updated"}' in assessment_metrics
+
     async def relayed():
         # The consumer may see the event before the relay has its acknowledgement and counts it.
         text = (await roles.http.get("/metrics")).text
         counted = 'ladder_outbox_published_total{service="roles"} 1.0' in text
-        return counted and 'ladder_outbox_backlog{service="roles"} 0.0' in text
+        return text if counted and 'ladder_outbox_backlog{service="roles"} 0.0' in text else None
 
-    assert await eventually(relayed, message="the relay's count and an empty backlog")
+    roles_metrics = await eventually(relayed, message="the relay's count and an empty backlog")
     assert 'faststream_published_messages_total{' in roles_metrics and 'destination="ladder.role-updated"' in roles_metrics
